@@ -1,0 +1,30 @@
+# Entry points only; the work is in scripts/ (one job each). See README.md.
+#   make                 apply the series, build, boot every machine, run its tests, summary
+#   make check           all of that, plus the series checks (checkpatch, bisect, sparse, export)
+#   make run MACHINE=m   boot one machine with a shell
+#   make export          write the kernel tree's commits back into series/
+# Variables: MACHINE, KERNEL_SRC (your own git checkout), O (build directory), V=1.
+SHELL := /bin/bash
+MACHINE ?=
+export KERNEL_SRC O V VARIANT
+
+.PHONY: all check run export deps clean
+all:
+	@rc=0; scripts/run-machines $(MACHINE) || rc=1; scripts/summary $(MACHINE) || rc=1; exit $$rc
+
+check:
+	@rc=0; scripts/run-machines $(MACHINE) || rc=1; scripts/check-series || rc=1; \
+	scripts/summary $(MACHINE) || rc=1; exit $$rc
+
+run:
+	@test -n "$(MACHINE)" || { echo "make run: set MACHINE= one of: $$(ls machines | sed -n 's/\.conf$$//p' | tr '\n' ' ')"; exit 1; }
+	@scripts/run-machines --build-only $(MACHINE) && scripts/boot-machine $(MACHINE) --interactive
+
+export:
+	@scripts/export-series
+
+deps:
+	@scripts/install-host-deps
+
+clean:
+	rm -rf build results

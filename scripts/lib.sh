@@ -1,0 +1,95 @@
+# Common helpers for the harness scripts. Source it; it defines no behaviour of its own.
+# shellcheck shell=bash
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${O:-$TOP/build}
+RESULTS=${RESULTS:-$TOP/results}
+
+die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+note() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+
+# need_cmd CMD...: fail with one line naming the first missing command.
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+			die "'$c' is missing: run 'make deps' (or scripts/install-host-deps)"
+	done
+}
+
+# conf_get FILE KEY: print the value of KEY=VALUE from a small config file.
+conf_get() {
+	sed -n "s/^$2=//p" "$1" | tail -n 1
+}
+
+# Kernel source tree the series is applied to (ours, or the user's own checkout).
+kernel_tree() {
+	if [ -n "${KERNEL_SRC:-}" ]; then
+		printf '%s\n' "$BUILD/linux-src"
+	else
+		printf '%s\n' "$BUILD/linux"
+	fi
+}
+
+# Cross prefix and kernel ARCH for a machine architecture name.
+cross_compile() {
+	case "$1" in
+	arm64) echo aarch64-linux-gnu- ;;
+	riscv64) echo riscv64-linux-gnu- ;;
+	x86_64) echo "" ;;
+	*) die "unknown architecture '$1'" ;;
+	esac
+}
+
+kernel_arch() {
+	case "$1" in
+	riscv64) echo riscv ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# need_space DIR GIB: fail with one line if the file system of DIR has less than GIB free.
+need_space() {
+	local dir=$1 avail
+	mkdir -p "$dir"
+	avail=$(df -Pk "$dir" | awk 'NR == 2 { print int($4 / 1048576) }')
+	[ "$avail" -ge "$2" ] || die "only ${avail} GiB free under $dir, $2 GiB needed: free some space"
+}
+
+# The commit the series applies to in the kernel tree.
+base_rev() {
+	cat "$(git -C "$1" rev-parse --absolute-git-dir)/harness-base"
+}
+
+# Output directory of one architecture's build (VARIANT=debug gets its own).
+kernel_out() {
+	printf '%s\n' "$BUILD/$1${VARIANT:+-$VARIANT}"
+}
+
+MACHINES=$TOP/machines
+# All machine names, in a stable order.
+machine_names() {
+	local f
+	for f in "$MACHINES"/*.conf; do
+		f=${f##*/}
+		printf '%s\n' "${f%.conf}"
+	done
+}
+
+# load_machine NAME: source machines/NAME.conf (sets ARCH, QEMU, QEMU_ARGS, CMDLINE, TIME_LIMIT).
+load_machine() {
+	[ -f "$MACHINES/$1.conf" ] || die "unknown machine '$1' (machines: $(machine_names | tr '\n' ' '))"
+	DISK=${DISK:-/dev/null}
+	# shellcheck source=/dev/null
+	. "$MACHINES/$1.conf"
+}
+
+# timed LABEL CMD...: run CMD and print how long it took (the run's own speed figures).
+timed() {
+	local label=$1 start rc=0
+	shift
+	start=$(date +%s)
+	"$@" || rc=$?
+	printf 'time: %-40s %4ss%s\n' "$label" "$(($(date +%s) - start))" "$([ $rc = 0 ] || echo " (failed)")" >&2
+	return $rc
+}
