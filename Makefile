@@ -10,10 +10,14 @@ export KERNEL_SRC O V VARIANT
 
 .PHONY: all check run export deps clean
 all:
-	@rc=0; scripts/run-machines $(MACHINE) || rc=1; scripts/summary $(MACHINE) || rc=1; exit $$rc
+	@rc=0; start=$$(date +%s); scripts/run-machines $(MACHINE) || rc=1; \
+	echo "time: make total $$(( $$(date +%s) - start ))s" >&2; \
+	scripts/summary $(MACHINE) || rc=1; exit $$rc
 
 check:
-	@rc=0; scripts/run-machines $(MACHINE) || rc=1; scripts/check-series || rc=1; \
+	@rc=0; start=$$(date +%s); scripts/run-machines $(MACHINE) || rc=1; \
+	scripts/check-series || rc=1; \
+	echo "time: make check total $$(( $$(date +%s) - start ))s" >&2; \
 	scripts/summary $(MACHINE) || rc=1; exit $$rc
 
 run:

@@ -61,9 +61,10 @@ base_rev() {
 	cat "$(git -C "$1" rev-parse --absolute-git-dir)/harness-base"
 }
 
-# Output directory of one architecture's build (VARIANT=debug gets its own).
+# Output directory of one architecture's build (VARIANT=debug and a KERNEL_SRC tree get
+# their own).
 kernel_out() {
-	printf '%s\n' "$BUILD/$1${VARIANT:+-$VARIANT}"
+	printf '%s\n' "$BUILD/$1${VARIANT:+-$VARIANT}${KERNEL_SRC:+-src}"
 }
 
 MACHINES=$TOP/machines
