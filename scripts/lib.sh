@@ -4,6 +4,10 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${O:-$TOP/build}
 RESULTS=${RESULTS:-$TOP/results}
+# Kept across clones and runs on this machine: the base tarball and repository, target
+# packages, the compiler cache.
+CACHE=${HARNESS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/iommu-harness}
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 note() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
