@@ -2,6 +2,10 @@
 # shellcheck shell=bash
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# One locale whoever runs us: stable tool output, and compiler cache hits (ccache hashes
+# the locale variables) between a developer's shell and CI.
+export LANG=C LC_ALL=C
+unset LC_CTYPE LC_MESSAGES LANGUAGE
 BUILD=${O:-$TOP/build}
 RESULTS=${RESULTS:-$TOP/results}
 # Kept across clones and runs on this machine: the base tarball and repository, target
