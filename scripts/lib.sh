@@ -12,6 +12,10 @@ RESULTS=${RESULTS:-$TOP/results}
 # packages, the compiler cache.
 CACHE=${HARNESS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/iommu-harness}
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# Builds that do not depend on where the checkout is or when it is built: paths under the
+# checkout are hashed relative to it, the kernel's build stamp is fixed.
+export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 KBUILD_BUILD_TIMESTAMP="2000-01-01" \
+	KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness
 
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 note() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
@@ -101,4 +105,13 @@ timed() {
 	"$@" || rc=$?
 	printf 'time: %-40s %4ss%s\n' "$label" "$(($(date +%s) - start))" "$([ $rc = 0 ] || echo " (failed)")" >&2
 	return $rc
+}
+
+# kmake ARCH OUTDIR MAKE-ARGS...: make in the kernel tree for ARCH, out of tree in OUTDIR,
+# through ccache.
+kmake() {
+	local cross
+	cross=$(cross_compile "$1")
+	make -s -C "$(kernel_tree)" O="$2" ARCH="$(kernel_arch "$1")" CROSS_COMPILE="$cross" \
+		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "${@:3}"
 }
