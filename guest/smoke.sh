@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Smoke test of a guest's IOMMU set-up, as TAP. Reads an expectations file:
-#   iommu GLOB                           an IOMMU named GLOB is registered (/sys/class/iommu)
+#   iommu NAME                           an IOMMU named NAME is registered (/sys/class/iommu)
 #   device BDF TYPES DRIVER RESV         the PCI device BDF is in an IOMMU group whose
 #                                        default domain type is one of TYPES (a|b, or "none":
 #                                        no group), bound to DRIVER ("-": none), whose group
@@ -52,7 +52,7 @@ listed=" "
 while read -r kind a b c d; do
 	case "$kind" in
 	iommu)
-		found=$(ls /sys/class/iommu 2>/dev/null | grep -x "$a" | head -n 1)
+		found=$(ls /sys/class/iommu 2>/dev/null | grep -xF "$a" | head -n 1)
 		tap "$([ -n "$found" ] && echo OK || echo FAIL)" "iommu $a registered" \
 			"registered: $(ls /sys/class/iommu 2>/dev/null | tr '\n' ' ')"
 		;;
