@@ -115,3 +115,44 @@ kmake() {
 	make -s -C "$(kernel_tree)" O="$2" ARCH="$(kernel_arch "$1")" CROSS_COMPILE="$cross" \
 		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "${@:3}"
 }
+
+# configure_kernel ARCH OUT FRAGMENT...: OUT/kernel/.config = allnoconfig + the fragments,
+# merged with the kernel's merge_config.sh (an unchanged result leaves the file alone), and
+# every CONFIG_ line of the fragments checked in it (CONFIG_CHECK=no skips that: building
+# an intermediate commit of the series, which may predate options the fragments ask for).
+configure_kernel() {
+	local arch=$1 out=$2 f
+	shift 2
+	for f in "$@"; do [ -f "$f" ] || die "missing config fragment $f"; done
+	mkdir -p "$out/config" "$out/kernel"
+	(cd "$(kernel_tree)" && ARCH=$(kernel_arch "$arch") CROSS_COMPILE=$(cross_compile "$arch") \
+		scripts/kconfig/merge_config.sh -n -O "$out/config" "$@" >"$out/config/merge.log" 2>&1) ||
+		die "merge_config.sh failed, see $out/config/merge.log"
+	cmp -s "$out/config/.config" "$out/kernel/.config" ||
+		cp "$out/config/.config" "$out/kernel/.config"
+	kmake "$arch" "$out/kernel" olddefconfig
+	[ "${CONFIG_CHECK:-yes}" = no ] || check_config "$out/kernel/.config" "$@"
+}
+
+# check_config CONFIG FRAGMENT...: every CONFIG_ line of the fragments holds in CONFIG.
+check_config() {
+	local cfg=$1 bad=() line sym
+	shift
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			grep -qxF "$line" "$cfg" ||
+				bad+=("$line (got: $(grep -E "^(# )?${line%%=*}[= ]" "$cfg" || echo unset))")
+			;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# }
+			sym=${sym%% *}
+			grep -qE "^$sym=[ym]" "$cfg" && bad+=("$line (got: $(grep -E "^$sym=" "$cfg"))")
+			;;
+		esac
+	done < <(cat "$@")
+	if [ "${#bad[@]}" -gt 0 ]; then
+		printf '%s: error: config option did not survive: %s\n' "${0##*/}" "${bad[@]}" >&2
+		exit 1
+	fi
+}
