@@ -48,6 +48,7 @@ cross_compile() {
 	case "$1" in
 	arm64) echo aarch64-linux-gnu- ;;
 	riscv64) echo riscv64-linux-gnu- ;;
+	arm) echo arm-linux-gnueabihf- ;;
 	x86_64) echo "" ;;
 	*) die "unknown architecture '$1'" ;;
 	esac
@@ -152,7 +153,9 @@ check_config() {
 		esac
 	done < <(cat "$@")
 	if [ "${#bad[@]}" -gt 0 ]; then
-		printf '%s: error: config option did not survive: %s\n' "${0##*/}" "${bad[@]}" >&2
+		for line in "${bad[@]}"; do
+			printf '%s: error: config option did not survive: %s\n' "${0##*/}" "$line" >&2
+		done
 		exit 1
 	fi
 }
