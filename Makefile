@@ -3,12 +3,13 @@
 #   make check           all of that, plus the series checks (checkpatch, bisect, sparse, export)
 #   make run MACHINE=m   boot one machine with a shell
 #   make export          write the kernel tree's commits back into series/
+#   make bench           base and series kernels booted alternately, benchmark table (BENCH_REPS)
 # Variables: MACHINE, KERNEL_SRC (your own git checkout), O (build directory), V=1.
 SHELL := /bin/bash
 MACHINE ?=
-export KERNEL_SRC O V VARIANT
+export KERNEL_SRC O V VARIANT BENCH_REPS
 
-.PHONY: all check run export deps clean
+.PHONY: all check run export bench deps clean
 all:
 	@rc=0; start=$$(date +%s); scripts/run-machines $(MACHINE) || rc=1; \
 	echo "time: make total $$(( $$(date +%s) - start ))s" >&2; \
@@ -26,6 +27,9 @@ run:
 
 export:
 	@scripts/export-series
+
+bench:
+	@scripts/bench $(MACHINE)
 
 deps:
 	@scripts/install-host-deps

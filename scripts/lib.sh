@@ -35,8 +35,11 @@ conf_get() {
 }
 
 # Kernel source tree the series is applied to (ours, or the user's own checkout).
+# KERNEL_TREE, set by scripts/bench only, points elsewhere (its worktree of the base).
 kernel_tree() {
-	if [ -n "${KERNEL_SRC:-}" ]; then
+	if [ -n "${KERNEL_TREE:-}" ]; then
+		printf '%s\n' "$KERNEL_TREE"
+	elif [ -n "${KERNEL_SRC:-}" ]; then
 		printf '%s\n' "$BUILD/linux-src"
 	else
 		printf '%s\n' "$BUILD/linux"
@@ -80,7 +83,8 @@ kernel_out() {
 	printf '%s\n' "$BUILD/$1${VARIANT:+-$VARIANT}${KERNEL_SRC:+-src}"
 }
 
-MACHINES=$TOP/machines
+# scripts/bench exports MACHINES=machines/bench, its machines, for the scripts it runs.
+MACHINES=${MACHINES:-$TOP/machines}
 # All machine names, in a stable order.
 machine_names() {
 	local f
