@@ -88,9 +88,14 @@ static double bench_mock(int iommufd, long count)
 	cmd.id = ioas_alloc(iommufd);
 	if (ioctl(iommufd, IOMMU_TEST_CMD, &cmd))
 		die("IOMMU_TEST_OP_MOCK_DOMAIN");
-	hwpt[0] = cmd.mock_domain.out_hwpt_id;
+	/*
+	 * Two HWPTs of our own: the automatic one of the attach above is freed
+	 * as soon as the device leaves it.
+	 */
+	hwpt[0] = hwpt_alloc(iommufd, cmd.mock_domain.out_idev_id, cmd.id);
 	hwpt[1] = hwpt_alloc(iommufd, cmd.mock_domain.out_idev_id,
 			     ioas_alloc(iommufd));
+	mock_replace(iommufd, cmd.mock_domain.out_stdev_id, hwpt[0]);
 
 	start = now_us();
 	for (i = 0; i < count; i++)
