@@ -121,6 +121,37 @@ kmake() {
 		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "${@:3}"
 }
 
+# build_selftests ARCH TREE HEADERS OUT DIR...: cross-build, statically, the kselftest
+# directories DIR of TREE against the uAPI HEADERS and the sysroot, into OUT/DIR. The
+# selftest Makefiles do not track header dependencies, so objects of an earlier tree could
+# be linked with new ones: each directory starts afresh (ccache keeps it fast).
+build_selftests() {
+	local arch=$1 tree=$2 headers=$3 out=$4 cross sysroot triplet ldflags t
+	shift 4
+	cross=$(cross_compile "$arch")
+	sysroot=$BUILD/sysroot-$arch
+	triplet=$(${cross}gcc -dumpmachine)
+	mkdir -p "$out"
+	# Static libraries of a newer glibc than the cross toolchain's need its C23 names.
+	ldflags="-static -L$sysroot/usr/lib/$triplet"
+	if [ "$arch" = riscv64 ]; then
+		${cross}gcc -O2 -Wall -Wextra -Werror -c -o "$out/isoc23-compat.o" \
+			"$TOP/guest/isoc23-compat.c" || die "cannot build guest/isoc23-compat.c"
+		ldflags="$out/isoc23-compat.o $ldflags"
+	fi
+	for t in "$@"; do
+		rm -rf "${out:?}/$t"
+		mkdir -p "$out/$t"
+		make -s -C "$tree/tools/testing/selftests/$t" ARCH="$(kernel_arch "$arch")" \
+			CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" OUTPUT="$out/$t" \
+			KHDR_INCLUDES="-isystem $headers" \
+			USERCFLAGS="-isystem $sysroot/usr/include -isystem $sysroot/usr/include/$triplet" \
+			USERLDFLAGS="$ldflags" >"$out/$t.log" 2>&1 ||
+			{ tail -n 20 "$out/$t.log" >&2; die "selftests/$t of $tree failed to build for $arch, see $out/$t.log"; }
+	done
+	rm -f "$out/isoc23-compat.o"
+}
+
 # configure_kernel ARCH OUT FRAGMENT...: OUT/kernel/.config = allnoconfig + the fragments,
 # merged with the kernel's merge_config.sh (an unchanged result leaves the file alone), and
 # every CONFIG_ line of the fragments checked in it (CONFIG_CHECK=no skips that: building
