@@ -94,12 +94,45 @@ machine_names() {
 	done
 }
 
-# load_machine NAME: source machines/NAME.conf (sets ARCH, QEMU, QEMU_ARGS, CMDLINE, TIME_LIMIT).
+# The debug variant of machine M is "M-debug": M's definition, tests and expectations with
+# the kernel of configs/debug (lockdep, KASAN, kmemleak...), its time limits multiplied by
+# DEBUG_SLOWDOWN and a kmemleak scan after the last test. machines/debug-machines lists the
+# variants `make check` runs.
+DEBUG_SLOWDOWN=${DEBUG_SLOWDOWN:-4}
+debug_machine_names() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$MACHINES/debug-machines" 2>/dev/null || true
+}
+# What a run without machine names covers: every machine, then the listed debug variants.
+default_machine_names() {
+	machine_names
+	debug_machine_names
+}
+
+# machine_conf NAME: the name of the definition a machine (or its debug variant) uses.
+machine_conf() {
+	case "$1" in
+	*-debug) [ -f "$MACHINES/$1.conf" ] || { printf '%s\n' "${1%-debug}"; return; } ;;
+	esac
+	printf '%s\n' "$1"
+}
+
+# load_machine NAME: source machines/NAME.conf (sets ARCH, QEMU, QEMU_ARGS, CMDLINE, TIME_LIMIT),
+# then MACHINE_VARIANT (the kernel variant it boots: the caller's VARIANT, or debug for a
+# debug variant) and MACHINE_TIMEOUT_SCALE (the guest's test timeouts multiplier).
 load_machine() {
-	[ -f "$MACHINES/$1.conf" ] || die "unknown machine '$1' (machines: $(machine_names | tr '\n' ' '))"
+	local conf
+	conf=$(machine_conf "$1")
+	[ -f "$MACHINES/$conf.conf" ] || die "unknown machine '$1' (machines: $(machine_names | tr '\n' ' '), and NAME-debug for each)"
 	DISK=${DISK:-/dev/null}
 	# shellcheck source=/dev/null
-	. "$MACHINES/$1.conf"
+	. "$MACHINES/$conf.conf"
+	MACHINE_VARIANT=${VARIANT:-}
+	MACHINE_TIMEOUT_SCALE=${TIMEOUT_SCALE:-1}
+	if [ "$conf" != "$1" ]; then
+		MACHINE_VARIANT=debug
+		MACHINE_TIMEOUT_SCALE=$((MACHINE_TIMEOUT_SCALE * DEBUG_SLOWDOWN))
+		TIME_LIMIT=$((TIME_LIMIT * DEBUG_SLOWDOWN))
+	fi
 }
 
 # timed LABEL CMD...: run CMD and print how long it took (the run's own speed figures).
