@@ -4,12 +4,14 @@
 #   make run MACHINE=m   boot one machine with a shell
 #   make export          write the kernel tree's commits back into series/
 #   make bench           base and series kernels booted alternately, benchmark table (BENCH_REPS)
+#   make base-record     the debug machines with the base kernel, their splats and leaks
+#                        set beside the series' (MACHINE: one debug machine)
 # Variables: MACHINE, KERNEL_SRC (your own git checkout), O (build directory), V=1.
 SHELL := /bin/bash
 MACHINE ?=
 export KERNEL_SRC O V VARIANT BENCH_REPS
 
-.PHONY: all check run export bench deps clean
+.PHONY: all check run export bench base-record deps clean
 all:
 	@rc=0; start=$$(date +%s); scripts/run-machines $(MACHINE) || rc=1; \
 	echo "time: make total $$(( $$(date +%s) - start ))s" >&2; \
@@ -30,6 +32,9 @@ export:
 
 bench:
 	@scripts/bench $(MACHINE)
+
+base-record:
+	@scripts/base-record $(MACHINE)
 
 deps:
 	@scripts/install-host-deps

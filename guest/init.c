@@ -5,8 +5,10 @@
  * Mounts the usual pseudo file systems, reads harness.* options from
  * /proc/cmdline, runs the tests listed in the tests file one by one with a
  * timeout and reports on the console with "# harness: ..." lines, then powers
- * off.  When not running as PID 1 it mounts nothing, takes an optional tests
- * file path as argv[1], and exits 0 if every test exited 0, else 1.
+ * off.  harness.timeout_scale=N multiplies the timeouts, and those of the
+ * kselftests' own test cases (KSFT_TIMEOUT_SCALE).  When not running as PID 1
+ * it mounts nothing, takes an optional tests file path as argv[1], and exits 0
+ * if every test exited 0, else 1.
  *
  * Tests file, one entry a line ('#' comments and blank lines ignored):
  *	NAME TIMEOUT_SECONDS COMMAND [ARGS...]	(timeout 0: none)
@@ -123,6 +125,11 @@ static void parse_cmdline(void)
 		v = opt_val(tok, "harness.timeout_scale");
 		if (v)
 			timeout_scale = atol(v) > 0 ? atol(v) : 1;
+	}
+	/* kselftest_harness.h programs scale their per-test timeouts too */
+	if (timeout_scale > 1) {
+		snprintf(buf, sizeof(buf), "%ld", timeout_scale);
+		setenv("KSFT_TIMEOUT_SCALE", buf, 1);
 	}
 }
 

@@ -77,6 +77,23 @@ base_rev() {
 	cat "$(git -C "$1" rev-parse --absolute-git-dir)/harness-base"
 }
 
+# base_worktree: a detached worktree of the kernel tree at its base, build/linux-base, for
+# the kernels that must be the base's (make bench, make base-record). Prints its path.
+base_worktree() {
+	local tree base_tree rev
+	tree=$(kernel_tree)
+	base_tree=$BUILD/linux-base
+	rev=$(base_rev "$tree")
+	git -C "$tree" worktree prune
+	if [ -d "$base_tree" ]; then
+		git -C "$base_tree" checkout -q --detach "$rev" || die "cannot check out the base in $base_tree"
+	else
+		git -C "$tree" worktree add -q --detach "$base_tree" "$rev" ||
+			die "cannot add a worktree of the base at $base_tree"
+	fi
+	printf '%s\n' "$base_tree"
+}
+
 # Output directory of one architecture's build (VARIANT=debug and a KERNEL_SRC tree get
 # their own).
 kernel_out() {
@@ -118,7 +135,8 @@ machine_conf() {
 
 # load_machine NAME: source machines/NAME.conf (sets ARCH, QEMU, QEMU_ARGS, CMDLINE, TIME_LIMIT),
 # then MACHINE_VARIANT (the kernel variant it boots: the caller's VARIANT, or debug for a
-# debug variant) and MACHINE_TIMEOUT_SCALE (the guest's test timeouts multiplier).
+# debug variant, debug-base for one with VARIANT=base) and MACHINE_TIMEOUT_SCALE (the
+# guest's test timeouts multiplier).
 load_machine() {
 	local conf
 	conf=$(machine_conf "$1")
@@ -129,7 +147,12 @@ load_machine() {
 	MACHINE_VARIANT=${VARIANT:-}
 	MACHINE_TIMEOUT_SCALE=${TIMEOUT_SCALE:-1}
 	if [ "$conf" != "$1" ]; then
-		MACHINE_VARIANT=debug
+		# VARIANT=base: the base kernel with the debug options (make base-record)
+		case "${VARIANT:-}" in
+		"" | debug) MACHINE_VARIANT=debug ;;
+		base) MACHINE_VARIANT=debug-base ;;
+		*) die "$1: a debug machine boots the debug kernel, not VARIANT=$VARIANT" ;;
+		esac
 		MACHINE_TIMEOUT_SCALE=$((MACHINE_TIMEOUT_SCALE * DEBUG_SLOWDOWN))
 		TIME_LIMIT=$((TIME_LIMIT * DEBUG_SLOWDOWN))
 	fi
