@@ -7,6 +7,7 @@
 #                                        no group), bound to DRIVER ("-": none), whose group
 #                                        has the reserved regions RESV (START:END:TYPE as in
 #                                        reserved_regions, sorted, comma separated; "-": none)
+#   log TEXT                             the kernel log has a message that is exactly TEXT
 # Every PCI device of the guest must be listed.
 expect=${1:-/etc/harness/expect}
 n=0
@@ -72,6 +73,15 @@ while read -r kind a b c d; do
 		r=$(resv_types "$a")
 		tap "$([ "$r" = "$d" ] && echo OK || echo FAIL)" "device $a reserved regions $d" \
 			"found $r: $(cat "/sys/bus/pci/devices/$a/iommu_group/reserved_regions" 2>/dev/null | tr '\n' ';')"
+		;;
+	log)
+		# read put the first words in a, b, c and the rest of the line in d.
+		text="$a${b:+ $b}${c:+ $c}${d:+ $d}"
+		if dmesg | sed 's/^\[[^]]*\] //' | grep -qxF -- "$text"; then
+			tap OK "kernel log: $text"
+		else
+			tap FAIL "kernel log: $text" "no such message in dmesg"
+		fi
 		;;
 	esac
 done <"$expect"
